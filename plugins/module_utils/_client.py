@@ -43,7 +43,8 @@ class RetryPolicy(object):
     * What is retried: reads (``GET``) and the idempotent-in-effect writes (``DELETE``,
       the credentials ``POST``, which sets the same values again) when the answer is
       429, 502, 503 or 504, when the connection fails or the read times out, and when a
-      2xx answer is not valid JSON (a proxy's page). Other statuses fail at once.
+      2xx answer is not valid JSON (a proxy's page). Other statuses, and TLS certificate
+      failures, fail at once.
     * How long: at most ``max_attempts`` tries. Before try ``n`` (n >= 1) the client
       sleeps ``Retry-After`` when the answer had one (capped at ``retry_after_max``),
       otherwise a full-jitter exponential backoff: ``uniform(0, min(backoff_max,
@@ -204,7 +205,7 @@ class ContraForceClient(object):
                 retriable = response.status_code in RetryPolicy.RETRY_STATUSES
             except TransportError as exc:
                 error = exc
-                retriable = True
+                retriable = exc.kind != "tls"
             except ResponseFormatError as exc:
                 error = exc
                 retriable = True
