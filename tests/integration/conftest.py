@@ -6,7 +6,7 @@
 * ``cf_env``: environment for a subprocess: the simulator's URL and demo credentials in
   ``CONTRAFORCE_*``, the collection path, no colour, a private temp dir.
 * ``ansible_run(module, args, check=False, diff=False, verbosity=0, env=None)``: an ad-hoc
-  ``ansible localhost -m contraforce.platform.<module>`` with the ``json`` stdout callback;
+  ``ansible localhost -m contraforce.platform.<module>`` with the test-only ``results_json`` stdout callback (``callback_plugins/``);
   returns an ``AnsibleRun`` with ``rc``, ``out``, ``err``, ``result`` (the host's module result).
 * ``playbook_run(text_or_path, check=False, diff=False, verbosity=0, env=None, extra_vars=None,
   json_output=True)``: ``ansible-playbook`` on a playbook text (written to a temp file) or path.
@@ -24,6 +24,7 @@ import sys
 import pytest
 
 BIN = os.path.dirname(sys.executable)
+CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 DEMO_CLIENT_ID = "cf-demo-client"
 DEMO_CLIENT_SECRET = "cf-demo-secret"
 DEMO_API_TOKEN = "cf-demo-token"
@@ -95,6 +96,7 @@ def cf_env(sim, tmp_path):
 def _run(cmd, env, stdout_callback):
     env = dict(env)
     if stdout_callback:
+        env["ANSIBLE_CALLBACK_PLUGINS"] = CALLBACK_DIR
         env["ANSIBLE_STDOUT_CALLBACK"] = stdout_callback
         env["ANSIBLE_LOAD_CALLBACK_PLUGINS"] = "1"
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
@@ -119,7 +121,7 @@ def ansible_run(cf_env):
         cmd = [os.path.join(BIN, "ansible"), "localhost", "-m", fqcn, "-a", json.dumps(args)] + _mode_flags(check, diff, verbosity)
         merged = dict(cf_env)
         merged.update(env or {})
-        return _run(cmd, merged, "json" if json_output else None)
+        return _run(cmd, merged, "results_json" if json_output else None)
     return run
 
 
@@ -138,5 +140,5 @@ def playbook_run(cf_env, tmp_path):
             cmd += ["-e", json.dumps(extra_vars)]
         merged = dict(cf_env)
         merged.update(env or {})
-        return _run(cmd, merged, "json" if json_output else None)
+        return _run(cmd, merged, "results_json" if json_output else None)
     return run

@@ -62,7 +62,7 @@ def test_adhoc_key_value_arguments_and_api_url_with_prefix(sim, cf_env, ansible_
     assert len(creates(sim)) == 1
 
 
-def test_playbook_keeps_secret_for_later_tasks_without_printing_it(sim, playbook_run):
+def test_playbook_keeps_secret_for_later_tasks_without_printing_it(sim, playbook_run, tmp_path):
     playbook = """
 - hosts: localhost
   gather_facts: false
@@ -77,11 +77,20 @@ def test_playbook_keeps_secret_for_later_tasks_without_printing_it(sim, playbook
           - hook.secret is string
           - hook.secret | length > 10
         quiet: true
+    - name: Keep it in a private file
+      ansible.builtin.copy:
+        content: "{{ hook.secret }}"
+        dest: "{{ secret_file }}"
+        mode: "0600"
+      no_log: true
 """ % json.dumps(HOOK)
-    run = playbook_run(playbook, verbosity=4, json_output=False)
+    secret_file = tmp_path / "secret.txt"
+    run = playbook_run(playbook, verbosity=4, json_output=False, extra_vars={"secret_file": str(secret_file)})
     assert run.rc == 0, run
-    created = sim.state()
-    assert len(created) == 1
+    assert len(sim.state()["webhooks"]) == 1
+    secret = secret_file.read_text()
+    assert len(secret) > 10 and secret not in run.output
+    assert secret not in json.dumps(sim.journal())
 
 
 def test_diff_mode_shows_before_after_and_masks_credentials(sim, ansible_run):
