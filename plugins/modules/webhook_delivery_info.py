@@ -20,7 +20,7 @@ description:
     the workspace share the name.
   - Never changes anything.
 author:
-  - ContraForce platform collection maintainers
+  - ContraForce platform collection maintainers (@contraforce)
 extends_documentation_fragment:
   - contraforce.platform.connection
   - contraforce.platform.connection.actiongroup

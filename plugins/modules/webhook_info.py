@@ -21,7 +21,7 @@ description:
     C(GET /api/v2/webhooks?workspaceId=...) and C(GET /api/v2/webhooks/{id}). Without O(workspace_id) and O(id), the
     module assumes that C(GET /api/v2/webhooks) without a workspace filter lists every webhook the credentials can see.
 author:
-  - ContraForce platform collection maintainers
+  - ContraForce platform collection maintainers (@contraforce)
 extends_documentation_fragment:
   - contraforce.platform.connection
   - contraforce.platform.connection.actiongroup
