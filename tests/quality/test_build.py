@@ -159,7 +159,8 @@ def test_collection_has_modules():
 def test_installed_module_list(tools, installed):
     """``ansible-doc -l`` on the installed copy lists exactly the modules of plugins/modules."""
     listed = json.loads(_ansible_doc(tools, installed, ["-t", "module", "-l", "contraforce.platform", "--json"]))
-    assert sorted(listed) == sorted(FQCN_PREFIX + name for name in MODULES)
+    expected = sorted(FQCN_PREFIX + name for name in MODULES)
+    assert sorted(listed) == expected, "installed copy lists %s; plugins/modules has %s" % (sorted(listed), expected)
 
 
 @pytest.mark.parametrize("doc_type,name", PLUGINS, ids=["%s:%s" % plugin for plugin in PLUGINS])
