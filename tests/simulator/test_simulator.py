@@ -371,6 +371,9 @@ def test_fault_status_with_retry_after_counts_down(sim, spec):  # pylint: disabl
     api = sim.session()
     sim.fault(kind="status", status=503, retry_after=2, times=2, method="GET", path_regex=r"/webhooks$")
     sim.fault(kind="status", status=429, code="RATE_LIMITED", path_regex=r"^/api/v2/service-accounts$")
+    sim.fault(kind="status", status=400, code="VALIDATION_ERROR", method="POST", errors={"url": ["unreachable"]}, times=1)
+    rejected = api.post(sim.api_url + "/webhooks", json=create_body(), timeout=5)
+    assert rejected.status_code == 400 and rejected.json()["errors"] == {"url": ["unreachable"]}
     statuses = []
     for dummy in range(3):
         response = api.get(sim.api_url + "/webhooks", timeout=5)
@@ -383,7 +386,7 @@ def test_fault_status_with_retry_after_counts_down(sim, spec):  # pylint: disabl
     assert api.post(sim.api_url + "/webhooks", json=create_body(), timeout=5).status_code == 201
     limited = api.get(sim.api_url + "/service-accounts", timeout=5)
     assert limited.status_code == 429 and limited.json()["code"] == "RATE_LIMITED"
-    assert [e["fault"] for e in sim.journal()] == ["status", "status", None, None, "status"]
+    assert [e["fault"] for e in sim.journal()] == ["status", "status", "status", None, None, "status"]
     assert sim.state()["faults"] == []
 
 
@@ -454,7 +457,8 @@ def test_fault_html_proxy_page(sim):  # pylint: disable=redefined-outer-name
 
 
 def test_fault_rule_validation(sim):  # pylint: disable=redefined-outer-name
-    for rule in ({"kind": "explode"}, {"kind": "status", "times": 0}, {"kind": "reset", "path_regex": "("}):
+    for rule in ({"kind": "explode"}, {"kind": "status", "times": 0}, {"kind": "reset", "path_regex": "("},
+                 {"kind": "status", "errors": {"url": "not a list"}}, {"kind": "status", "colour": "red"}):
         with pytest.raises(SimulatorError):
             sim.fault(**rule)
     with pytest.raises(SimulatorError, match="unknown config keys"):

@@ -235,7 +235,7 @@ class Simulator:
         return self._call("POST", "delivery-logs", {"webhookId": webhook_id, "logs": list(logs), "count": count})["logs"]
 
     def fault(self, **rule):
-        """Add a fault rule: kind, method, path_regex, times, status, code, retry_after, delay_s, detail."""
+        """Add a fault rule: kind, method, path_regex, times, status, code, retry_after, delay_s, detail, errors."""
         return self._call("POST", "faults", rule)
 
     def faults(self):

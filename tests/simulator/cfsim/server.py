@@ -241,7 +241,8 @@ class Handler(BaseHTTPRequestHandler):
             if rule["retry_after"] is not None:
                 headers["Retry-After"] = rule["retry_after"]
             problem = problem_body(
-                status, rule["code"] or ApiProblem(status).code, rule["detail"] or "Injected fault.", request_id, path
+                status, rule["code"] or ApiProblem(status).code, rule["detail"] or "Injected fault.", request_id, path,
+                rule["errors"],
             )
             entry["status"] = status
             state.record(entry, generation)

@@ -150,7 +150,7 @@ def normalize_fault(rule):
     """Validate a fault rule and fill in its defaults."""
     if not isinstance(rule, dict):
         raise ControlError("a fault rule must be a JSON object")
-    known = {"method", "path_regex", "kind", "times", "status", "code", "retry_after", "delay_s", "detail"}
+    known = {"method", "path_regex", "kind", "times", "status", "code", "retry_after", "delay_s", "detail", "errors"}
     unknown = sorted(set(rule) - known)
     if unknown:
         raise ControlError("unknown fault keys: %s" % ", ".join(unknown))
@@ -184,6 +184,13 @@ def normalize_fault(rule):
         raise ControlError("delay_s must be a number >= 0")
     out["delay_s"] = float(delay)
     out["detail"] = rule.get("detail")
+    errors = rule.get("errors")
+    if errors is not None and not (
+        isinstance(errors, dict)
+        and all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in errors.values())
+    ):
+        raise ControlError("errors must be a field map: {\"field\": [\"message\", ...]}")
+    out["errors"] = errors
     return out
 
 
