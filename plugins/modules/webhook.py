@@ -32,7 +32,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Lists the workspace's webhooks, sends no write and predicts RV(changed) and RV(webhook) truthfully.
+    details: Lists the workspace's webhooks, sends no write and predicts C(changed) and RV(webhook) truthfully.
   diff_mode:
     support: full
     details: Shows the webhook before and after; write-only credentials are shown as C(********).
@@ -109,10 +109,11 @@ notes:
   - The one-time RV(secret) is returned only when the task runs with C(no_log) set to V(true); otherwise the module warns
     and returns RV(secret_withheld). Register the result and store the secret in a vault, or set O(signing_token) so that
     you own the signing key from the start.
+  - To apply standard webhook sets across many workspaces, use the role
+    R(contraforce.platform.webhooks,ansible_collections.contraforce.platform.webhooks_role).
 seealso:
   - module: contraforce.platform.webhook_info
   - module: contraforce.platform.webhook_bulk
-  - role: contraforce.platform.webhooks
 """
 
 EXAMPLES = r"""
