@@ -64,9 +64,10 @@ build: venv
 bench: venv
 	$(VENV_PYTHON) hacking/bench.py
 
-# Placeholder: the documentation site (antsibull-docs + Sphinx, offline) is added here.
+# The documentation site, offline: plugin and role pages plus the guides of docs/docsite, into
+# docs/build/html (docs/site/build.py: antsibull-docs collection, then sphinx-build -W).
 docs: venv
-	@echo "make docs: the documentation site is not wired up yet"
+	$(VENV_PYTHON) docs/site/build.py --dest docs/build
 
 clean:
 	rm -rf tests/output .cache .ansible .pytest_cache docs/build changelogs/.plugin-cache.yaml tests/integration/inventory

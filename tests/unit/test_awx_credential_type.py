@@ -25,6 +25,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 import pytest
 import yaml
@@ -47,7 +48,7 @@ from ansible_collections.contraforce.platform.plugins.module_utils._options impo
 from .ansible_doc import REPO_ROOT, documented_env_vars, module_docs
 
 CREDENTIAL_TYPE = os.path.join("extensions", "awx", "credential_type.yml")
-GUIDE = os.path.join(REPO_ROOT, "docs", "awx.md")
+GUIDE = os.path.join(REPO_ROOT, "docs", "docsite", "rst", "guide_awx.rst")
 
 # Variables the modules read that the credential type deliberately does not inject.
 EXCLUDED = {
@@ -323,11 +324,12 @@ def test_credential_type_is_shipped():
 
 
 def _guide_block(marker):
+    """The code block that follows ``.. tested: <marker>`` in the AWX guide."""
     with open(GUIDE) as handle:
         text = handle.read()
-    match = re.search(r"<!-- tested: %s -->\s*```[a-z]*\n(.*?)```" % re.escape(marker), text, re.S)
-    assert match, "docs/awx.md lost the block marked <!-- tested: %s -->" % marker
-    return match.group(1)
+    match = re.search(r"^\.\. tested: %s\n\n\.\. code-block:: [a-z]+\n\n((?:(?: {4}.*)?\n)+)" % re.escape(marker), text, re.M)
+    assert match, "%s lost the code block marked .. tested: %s" % (GUIDE, marker)
+    return textwrap.dedent(match.group(1))
 
 
 ECHO_MODULE = """#!/usr/bin/python
