@@ -200,9 +200,13 @@ def test_playbook_asserts_delivered_in_the_last_hour(sim, webhook, history, play
 """ % (WORKSPACE, NAME)
     run = playbook_run(playbook, check=True)
     assert run.rc != 0, run
-    results = [r for name, r in run.task_results() if name.startswith("Assert")][0]["results"]
-    assert [r.get("failed", False) for r in results] == [False, True]
-    assert "quiet did not deliver; last failure HTTP 503" in results[1]["msg"]
+    task = [r for name, r in run.task_results() if name.startswith("Assert")][0]
+    assert task["failed"] is True
+    # (Per-item "failed" flags are not kept by every ansible-core version: read the messages.)
+    results = task["results"]
+    assert [r["item"]["item"] for r in results] == [NAME, "quiet"]
+    assert results[0]["msg"] == "All assertions passed"
+    assert results[1]["msg"] == "quiet did not deliver; last failure HTTP 503"
     assert sim.writes() == []
 
 
