@@ -24,7 +24,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import textwrap
 
 import pytest
@@ -46,8 +45,8 @@ from ansible_collections.contraforce.platform.plugins.module_utils._options impo
 )
 
 from .ansible_doc import REPO_ROOT, documented_env_vars, module_docs
+from .awx_credential import CREDENTIAL_TYPE, Tower, awx_inject, load_credential_type
 
-CREDENTIAL_TYPE = os.path.join("extensions", "awx", "credential_type.yml")
 GUIDE = os.path.join(REPO_ROOT, "docs", "docsite", "rst", "guide_awx.rst")
 
 # Variables the modules read that the credential type deliberately does not inject.
@@ -71,8 +70,7 @@ PEM = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n"
 
 @pytest.fixture(scope="module")
 def credential_type():
-    with open(os.path.join(REPO_ROOT, CREDENTIAL_TYPE)) as handle:
-        return yaml.safe_load(handle)
+    return load_credential_type()
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +197,7 @@ def test_injectors_follow_awx_rules(credential_type):
 def test_templates_render_when_awx_saves_the_type(credential_type):
     """AWX renders every template with StrictUndefined, each field set to EXAMPLE, when saving."""
     namespace = dict((field["id"], "EXAMPLE") for field in credential_type["inputs"]["fields"])
-    namespace["tower"] = _Tower("EXAMPLE_FILENAME")
+    namespace["tower"] = Tower("EXAMPLE_FILENAME")
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
     for kind in ("file", "env"):
         for key, template in credential_type["injectors"].get(kind, {}).items():
@@ -210,40 +208,6 @@ def test_templates_render_when_awx_saves_the_type(credential_type):
 
 
 # --------------------------------------------------------------------------- what a job receives
-
-
-class _Tower(object):
-    def __init__(self, filename=None):
-        self.filename = filename
-
-
-def awx_inject(credential_type, inputs, private_dir):
-    """Render the injectors the way AWX does for a job: return ``(env, written files)``.
-
-    Empty strings are left out of the namespace (undefined renders as ""), booleans never saved
-    become false, a ``file.template`` is written to a file whose path is ``tower.filename``.
-    """
-    namespace = {}
-    for name, value in inputs.items():
-        if isinstance(value, bool) or value:
-            namespace[name] = value
-    for field in credential_type["inputs"]["fields"]:
-        if field.get("type") == "boolean" and field["id"] not in inputs:
-            namespace[field["id"]] = False
-    sandbox = ImmutableSandboxedEnvironment()
-    tower = _Tower()
-    files = {}
-    for label, template in credential_type["injectors"].get("file", {}).items():
-        handle, path = tempfile.mkstemp(dir=private_dir)
-        with os.fdopen(handle, "w") as out:
-            out.write(sandbox.from_string(template).render(**namespace))
-        assert label == "template"
-        tower.filename = path
-        files[label] = path
-    namespace["tower"] = tower
-    env = dict((name, sandbox.from_string(template).render(**namespace))
-               for name, template in credential_type["injectors"]["env"].items())
-    return env, files
 
 
 def module_params(monkeypatch, env):
