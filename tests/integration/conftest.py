@@ -99,7 +99,7 @@ def _run(cmd, env, stdout_callback):
         env["ANSIBLE_CALLBACK_PLUGINS"] = CALLBACK_DIR
         env["ANSIBLE_STDOUT_CALLBACK"] = stdout_callback
         env["ANSIBLE_LOAD_CALLBACK_PLUGINS"] = "1"
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, check=False)
     return AnsibleRun(cmd, proc)
 
 
@@ -142,3 +142,52 @@ def playbook_run(cf_env, tmp_path):
         merged.update(env or {})
         return _run(cmd, merged, "results_json" if json_output else None)
     return run
+
+
+# ---------------------------------------------------------------------------------------------
+# Reliability suites (test_faults, test_secrets, test_bad_input, test_tls): helpers for runs that
+# are not tied to the function-scoped ``sim`` fixture, and the one summary line of the run.
+
+def reliability_env(server, tmp_dir, timeout=5, **overrides):
+    """Like ``cf_env`` for any simulator and folder; ``overrides`` set (or, when None, drop) variables."""
+    env = dict(os.environ)
+    for key in list(env):
+        if key.startswith("CONTRAFORCE_"):
+            del env[key]
+    env.update({
+        "CONTRAFORCE_API_URL": server.url,
+        "CONTRAFORCE_CLIENT_ID": server.client_id,
+        "CONTRAFORCE_CLIENT_SECRET": server.client_secret,
+        "CONTRAFORCE_TIMEOUT": str(timeout),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCAL_TEMP": os.path.join(str(tmp_dir), "ansible-local"),
+        "ANSIBLE_REMOTE_TMP": os.path.join(str(tmp_dir), "ansible-remote"),
+    })
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = str(value)
+    return env
+
+
+def reliability_playbook(playbook, env, tmp_dir, name="playbook", check=False, diff=False, verbosity=0, json_output=True):
+    """Run ``ansible-playbook`` on ``playbook`` (a list of plays, written as JSON, which is YAML) in ``tmp_dir``."""
+    path = os.path.join(str(tmp_dir), name + ".yml")
+    with open(path, "w") as handle:
+        handle.write(playbook if isinstance(playbook, str) else json.dumps(playbook, indent=1))
+    cmd = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local", path] + _mode_flags(check, diff, verbosity)
+    return _run(cmd, env, "results_json" if json_output else None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """``reliability: faults tried N / survived N, duplicates found N, bad inputs tried N / rejected ..., secret hits N``."""
+    from . import reliability_report  # pylint: disable=import-outside-toplevel
+
+    line = reliability_report.summary_line()
+    if line:
+        terminalreporter.write_line(line)
