@@ -214,7 +214,7 @@ def bulk_result(outcomes, no_log, diff):
     """The return values of ``webhook_bulk`` for reconcile outcomes.
 
     ``no_log``: whether the task runs with ``no_log`` (then one-time secrets are returned in
-    ``results`` and ``secrets``; otherwise they are withheld, as ``webhook`` does).
+    ``webhooks`` and ``secrets``; otherwise they are withheld, as ``webhook`` does).
     ``diff``: whether to return the ``diff`` list (changed or drifted webhooks).
     Returns ``(result, warnings)``; ``result`` has ``failed`` and ``msg`` when any webhook or
     workspace failed.
@@ -248,7 +248,9 @@ def bulk_result(outcomes, no_log, diff):
     totals = summary["totals"]
     out = {
         "changed": any(r.get("changed") for r in results),
-        "results": results,
+        # Not "results": ansible-core takes a top-level "results" list for loop results and, under no_log,
+        # keeps its items uncensored in what callbacks print, so the one-time secrets would show.
+        "webhooks": results,
         "summary": summary,
         "msg": "%d workspace(s), %d webhook(s): %s" % (
             totals["workspaces"], totals["total"], ", ".join("%s %d" % (key.replace("_", " "), totals[key]) for key in COUNTERS)),

@@ -22,11 +22,11 @@ description:
     example C(workspaces[3].webhooks[1].url).
   - A workspace that fails (for example C(403 INSUFFICIENT_WORKSPACE_ROLE) or C(404) on its listing) gets all its
     results marked failed with the reason; the other workspaces are still reconciled. The task then fails at the end
-    and still returns RV(results), RV(summary) and RV(secrets).
+    and still returns RV(webhooks), RV(summary) and RV(secrets).
   - Listing, reading and deleting webhooks are calls that ContraForce's public reference does not show; the collection
     assumes C(GET /api/v2/webhooks?workspaceId=...) and C(DELETE /api/v2/webhooks/{id}).
 author:
-  - ContraForce platform collection maintainers
+  - ContraForce platform collection maintainers (@contraforce)
 extends_documentation_fragment:
   - contraforce.platform.connection
   - contraforce.platform.connection.actiongroup
@@ -34,7 +34,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Lists each workspace's webhooks, sends no write and predicts RV(changed), RV(results) and RV(summary).
+    details: Lists each workspace's webhooks, sends no write and predicts C(changed), RV(webhooks) and RV(summary).
   diff_mode:
     support: full
     details: Returns one before/after entry per changed or drifted webhook; write-only credentials are shown as C(********).
@@ -54,7 +54,7 @@ options:
         required: true
       name:
         description:
-          - Name of the workspace, used only in messages, RV(results) and RV(summary).
+          - Name of the workspace, used only in messages, RV(webhooks) and RV(summary).
         type: str
       webhooks:
         description:
@@ -132,13 +132,13 @@ options:
     type: int
     default: 8
 notes:
-  - The one-time secrets of new webhooks are returned (in RV(secrets) and in RV(results)) only when the task runs with
+  - The one-time secrets of new webhooks are returned (in RV(secrets) and in RV(webhooks)) only when the task runs with
     C(no_log) set to V(true); otherwise the module warns and marks those results with C(secret_withheld).
   - Because the task carries credentials and secrets, run it with C(no_log=true) and register its result; the
-    M(contraforce.platform.webhooks) role shows how to print the summary and the diff without any secret.
+    C(contraforce.platform.webhooks) role of this collection builds the input from webhook sets and prints the summary
+    and the diff without any secret.
 seealso:
   - module: contraforce.platform.webhook
-  - role: contraforce.platform.webhooks
 """
 
 EXAMPLES = r"""
@@ -172,9 +172,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-results:
+webhooks:
   description:
     - One entry per workspace and webhook definition, in the order of the input.
+    - The key is not C(results) on purpose, because Ansible treats a C(results) list as the results of a loop and would
+      print its entries even when the task runs with C(no_log).
   returned: always
   type: list
   elements: dict
