@@ -227,8 +227,7 @@ class ContraForceClient(object):
         for _page in range(max_pages):
             payload = self.request("GET", path, params=params, context=context)
             items, token, has_more = parse_list_page(payload, path)
-            for item in items:
-                yield item
+            yield from items
             if not token or has_more is False:
                 return
             if token in seen:

@@ -226,11 +226,11 @@ def predicted_webhook(workspace_id, d, existing=None):
             body.pop(key, None)
         body.update({"id": None, "status": "Active", "hasSigningToken": bool(d.get("signing_token"))})
         return to_snake(body)
+    # The credentials call sets all credentials at once: a webhook keeps a signing token
+    # only when the task sends one.
     after = dict(existing)
-    if d.get("authentication_type"):
-        after["authenticationType"] = AUTH_TYPES[d["authentication_type"]]
-    if d.get("signing_token"):
-        after["hasSigningToken"] = True
+    after["authenticationType"] = credentials_body(d, existing)["authenticationType"]
+    after["hasSigningToken"] = bool(d.get("signing_token"))
     return to_snake(after)
 
 
@@ -306,6 +306,10 @@ def _reconcile_one(client, workspace_id, d, check_mode, existing):
         before = to_snake(current)
         reason = credentials_reason(current, d)
         if reason:
+            if current.get("hasSigningToken") and not d.get("signing_token"):
+                warnings.append("Webhook %r in workspace %s has a signing token and the task sends none: the credentials call "
+                                "replaces all credentials, so ContraForce signs with the webhook's generated secret again. Set "
+                                "signing_token to keep your own signing key." % (name, workspace_id))
             if check_mode:
                 webhook = predicted_webhook(workspace_id, d, current)
             else:

@@ -24,7 +24,7 @@ description:
   - Listing, reading and deleting webhooks are calls that ContraForce's public reference does not show; the collection
     assumes C(GET /api/v2/webhooks?workspaceId=...), C(GET /api/v2/webhooks/{id}) and C(DELETE /api/v2/webhooks/{id}).
 author:
-  - ContraForce platform collection maintainers
+  - ContraForce platform collection maintainers (@contraforce)
 extends_documentation_fragment:
   - contraforce.platform.connection
   - contraforce.platform.connection.actiongroup

@@ -9,6 +9,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -49,14 +52,11 @@ def test_check_then_apply_then_rerun(sim, ansible_run):
     assert len(sim.writes()) == sim_writes_before
 
 
-def test_adhoc_key_value_arguments_and_api_url_with_prefix(sim, cf_env, ansible_run):
-    import subprocess
-    import os
-    import sys
+def test_adhoc_key_value_arguments_and_api_url_with_prefix(sim, cf_env):
     env = dict(cf_env, CONTRAFORCE_API_URL=sim.url.rstrip("/") + "/api/v2/")
     cmd = [os.path.join(os.path.dirname(sys.executable), "ansible"), "localhost", "-m", "contraforce.platform.webhook", "-a",
            "workspace_id=%s name=soc-ticketing url=https://hooks.example.com/cf event_types=incident.created.v1" % WORKSPACE]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "CHANGED" in proc.stdout
     assert len(creates(sim)) == 1

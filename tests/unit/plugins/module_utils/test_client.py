@@ -79,7 +79,7 @@ def test_credentials_checked_before_any_request(kw, words):
 
 
 def test_basic_auth_user_agent_timeout_and_envelope():
-    client, adapter, _ = make_client([(200, {"data": [hook("a")], "meta": {"requestId": "r1"}})], timeout=7)
+    client, adapter, _sleeps = make_client([(200, {"data": [hook("a")], "meta": {"requestId": "r1"}})], timeout=7)
     assert client.list_webhooks(WS)[0]["name"] == "a"
     req = adapter.requests[0]
     assert req.headers["Authorization"] == "Basic " + base64.b64encode(("cid:" + SECRET).encode()).decode()
@@ -89,7 +89,7 @@ def test_basic_auth_user_agent_timeout_and_envelope():
 
 
 def test_bearer_token():
-    client, adapter, _ = make_client([(200, {"data": []})], client_id=None, client_secret=None, api_token="tok-xyz")
+    client, adapter, _sleeps = make_client([(200, {"data": []})], client_id=None, client_secret=None, api_token="tok-xyz")
     client.list_webhooks(WS)
     assert adapter.requests[0].headers["Authorization"] == "Bearer tok-xyz"
 
@@ -103,7 +103,7 @@ def test_every_request_has_a_timeout(monkeypatch):
         return real(self, method, url, **kw)
 
     monkeypatch.setattr(requests.Session, "request", spy)
-    client, _adapter, _ = make_client([(200, {"data": []}), (201, {"data": hook("n")})], timeout=3)
+    client, _adapter, _sleeps = make_client([(200, {"data": []}), (201, {"data": hook("n")})], timeout=3)
     client.list_webhooks(WS)
     client.create_webhook({"workspaceId": WS, "name": "n"})
     assert seen == [3.0, 3.0]
@@ -120,14 +120,14 @@ def test_every_request_has_a_timeout(monkeypatch):
      {"data": {"items": [hook("c")], "continuationToken": None, "hasMore": False}}],
 ])
 def test_paging_follows_every_page(pages):
-    client, adapter, _ = make_client([(200, p) for p in pages])
+    client, adapter, _sleeps = make_client([(200, p) for p in pages])
     assert [w["name"] for w in client.list_webhooks(WS)] == ["a", "b", "c"]
     assert "continuationToken=t1" in adapter.requests[1].url
     assert "continuationToken=t2" in adapter.requests[2].url
 
 
 def test_unpaged_shape_is_one_page():
-    client, adapter, _ = make_client([(200, {"data": [hook("a"), hook("b")]})])
+    client, adapter, _sleeps = make_client([(200, {"data": [hook("a"), hook("b")]})])
     assert len(client.list_webhooks(WS)) == 2
     assert len(adapter.requests) == 1
 
@@ -139,7 +139,7 @@ def test_list_in_unknown_shape_is_an_error():
 
 def test_repeated_continuation_token_stops():
     page = {"data": [hook("a")], "pagination": {"continuationToken": "same", "hasMore": True}}
-    client, _adapter, _ = make_client([(200, page), (200, page)])
+    client, _adapter, _sleeps = make_client([(200, page), (200, page)])
     with pytest.raises(ResponseFormatError):
         client.list_webhooks(WS)
 
@@ -147,7 +147,7 @@ def test_repeated_continuation_token_stops():
 def test_problem_json_becomes_typed_error_with_fields():
     problem = {"type": "about:blank", "title": "One or more validation errors occurred.", "status": 400, "code": "VALIDATION_ERROR",
                "requestId": "req-42", "errors": {"url": ["must be absolute"], "eventTypes": ["required"]}}
-    client, _adapter, _ = make_client([(400, problem)])
+    client, _adapter, _sleeps = make_client([(400, problem)])
     with pytest.raises(ApiError) as exc:
         client.create_webhook({"workspaceId": WS, "name": "n", "token": "hidden-token"})
     err = exc.value
@@ -164,7 +164,7 @@ def test_problem_json_becomes_typed_error_with_fields():
     (404, "NOT_FOUND", "did not find"),
 ])
 def test_error_words_per_status(status, code, words):
-    client, _adapter, _ = make_client([(status, {"status": status, "code": code, "detail": "d", "requestId": "r"})])
+    client, _adapter, _sleeps = make_client([(status, {"status": status, "code": code, "detail": "d", "requestId": "r"})])
     with pytest.raises(ApiError) as exc:
         client.list_webhooks(WS)
     assert words in str(exc.value) and code in str(exc.value) and WS in str(exc.value)
@@ -173,7 +173,7 @@ def test_error_words_per_status(status, code, words):
 
 def test_legacy_error_shape():
     body = {"error": {"code": "BAD_REQUEST", "message": "workspace id malformed", "target": "workspaceId"}}
-    client, _adapter, _ = make_client([(400, body)])
+    client, _adapter, _sleeps = make_client([(400, body)])
     with pytest.raises(ApiError) as exc:
         client.list_webhooks(WS)
     assert exc.value.code == "BAD_REQUEST" and "workspace id malformed" in str(exc.value)
@@ -205,29 +205,29 @@ def test_reads_give_up_after_max_attempts():
 
 
 def test_non_retriable_status_fails_at_once():
-    client, adapter, _ = make_client([(400, {"status": 400, "code": "BAD_REQUEST"})])
+    client, adapter, _sleeps = make_client([(400, {"status": 400, "code": "BAD_REQUEST"})])
     with pytest.raises(ApiError):
         client.list_webhooks(WS)
     assert len(adapter.requests) == 1
 
 
 def test_connection_errors_are_retried_for_reads():
-    client, adapter, _ = make_client([requests.exceptions.ConnectionError("reset by peer"), (200, {"data": []})])
+    client, adapter, _sleeps = make_client([requests.exceptions.ConnectionError("reset by peer"), (200, {"data": []})])
     assert client.list_webhooks(WS) == []
     assert len(adapter.requests) == 2
 
 
 def test_malformed_json_on_read_is_retried():
-    client, _adapter, _ = make_client([(200, "{not json"), (200, {"data": []})])
+    client, _adapter, _sleeps = make_client([(200, "{not json"), (200, {"data": []})])
     assert client.list_webhooks(WS) == []
 
 
 def test_transport_error_messages_name_the_cause():
-    client, _adapter, _ = make_client([requests.exceptions.ReadTimeout("slow")] * 4, timeout=2)
+    client, _adapter, _sleeps = make_client([requests.exceptions.ReadTimeout("slow")] * 4, timeout=2)
     with pytest.raises(TransportError) as exc:
         client.list_webhooks(WS)
     assert "read timeout" in str(exc.value) and exc.value.outcome_unknown
-    client, _adapter, _ = make_client([requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")])
+    client, _adapter, _sleeps = make_client([requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")])
     with pytest.raises(TransportError) as exc:
         client.list_webhooks(WS)
     assert "TLS certificate verification failed" in str(exc.value) and "ca_path" in str(exc.value)
@@ -236,7 +236,7 @@ def test_transport_error_messages_name_the_cause():
 # ---------------------------------------------------------------- safe create
 
 def test_create_sends_seed_body_once():
-    client, adapter, _ = make_client([(201, {"data": dict(hook("n"), secret="whsec_1")})])
+    client, adapter, _sleeps = make_client([(201, {"data": dict(hook("n"), secret="whsec_1")})])
     created = client.create_webhook({"workspaceId": WS, "name": "n"})
     assert created["secret"] == "whsec_1"
     assert adapter.requests[0].method == "POST" and adapter.requests[0].url.endswith(api.API_PREFIX + "/webhooks")
@@ -244,7 +244,7 @@ def test_create_sends_seed_body_once():
 
 
 def test_create_lost_answer_that_landed_is_not_resent():
-    client, adapter, _ = make_client([
+    client, adapter, _sleeps = make_client([
         requests.exceptions.ConnectionError("Connection aborted."),
         (200, {"data": [hook("n")]}),
     ])
@@ -255,7 +255,7 @@ def test_create_lost_answer_that_landed_is_not_resent():
 
 
 def test_create_lost_answer_that_did_not_land_is_resent_once():
-    client, adapter, _ = make_client([
+    client, adapter, _sleeps = make_client([
         (504, "gateway timeout"),
         (200, {"data": []}),
         (201, {"data": dict(hook("n"), secret="whsec_2")}),
@@ -265,7 +265,7 @@ def test_create_lost_answer_that_did_not_land_is_resent_once():
 
 
 def test_create_read_timeout_checks_before_resending():
-    client, adapter, _ = make_client([requests.exceptions.ReadTimeout("t"), (200, {"data": [hook("other")]}),
+    client, adapter, _sleeps = make_client([requests.exceptions.ReadTimeout("t"), (200, {"data": [hook("other")]}),
                                       (201, {"data": hook("n")})])
     client.create_webhook({"workspaceId": WS, "name": "n"})
     assert [r.method for r in adapter.requests] == ["POST", "GET", "POST"]
@@ -278,36 +278,36 @@ def test_create_429_is_retried_without_listing():
 
 
 def test_create_400_is_not_retried():
-    client, adapter, _ = make_client([(400, {"status": 400, "code": "VALIDATION_ERROR", "errors": {"url": ["bad"]}})])
+    client, adapter, _sleeps = make_client([(400, {"status": 400, "code": "VALIDATION_ERROR", "errors": {"url": ["bad"]}})])
     with pytest.raises(ApiError):
         client.create_webhook({"workspaceId": WS, "name": "n"})
     assert len(adapter.requests) == 1
 
 
 def test_create_unreadable_2xx_is_recovered_by_listing():
-    client, adapter, _ = make_client([(201, "<html>ok</html>"), (200, {"data": [hook("n")]})])
+    client, adapter, _sleeps = make_client([(201, "<html>ok</html>"), (200, {"data": [hook("n")]})])
     assert client.create_webhook({"workspaceId": WS, "name": "n"})["name"] == "n"
     assert [r.method for r in adapter.requests] == ["POST", "GET"]
 
 
 def test_create_gives_up_and_never_duplicates():
     steps = []
-    for _ in range(4):
+    for _attempt in range(4):
         steps += [(503, "down"), (200, {"data": []})]
-    client, adapter, _ = make_client(steps)
+    client, adapter, _sleeps = make_client(steps)
     with pytest.raises(ApiError):
         client.create_webhook({"workspaceId": WS, "name": "n"})
     assert [r.method for r in adapter.requests].count("POST") == 4
 
 
 def test_delete_404_after_unknown_outcome_counts_as_done():
-    client, adapter, _ = make_client([requests.exceptions.ReadTimeout("t"), (404, {"status": 404, "code": "NOT_FOUND"})])
+    client, adapter, _sleeps = make_client([requests.exceptions.ReadTimeout("t"), (404, {"status": 404, "code": "NOT_FOUND"})])
     client.delete_webhook("6c1f0a52-3a8e-4a53-a3f4-5b7b1fd0c2a1")
     assert [r.method for r in adapter.requests] == ["DELETE", "DELETE"]
 
 
 def test_delete_404_first_time_is_an_error():
-    client, _adapter, _ = make_client([(404, {"status": 404, "code": "NOT_FOUND"})])
+    client, _adapter, _sleeps = make_client([(404, {"status": 404, "code": "NOT_FOUND"})])
     with pytest.raises(ApiError):
         client.delete_webhook("6c1f0a52-3a8e-4a53-a3f4-5b7b1fd0c2a1")
 

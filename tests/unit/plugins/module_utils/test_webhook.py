@@ -168,3 +168,16 @@ def test_reconcile_drift_is_reported_not_written():
     assert result["diff"]["before"]["url"] == "https://old.example.com" and result["diff"]["after"]["url"] == "https://hooks.example.com/cf"
     assert "differs from the task in url" in result["warnings"][0]
     assert len(adapter.requests) == 1
+
+
+def test_check_mode_predicts_what_the_credentials_call_does():
+    # The credentials call replaces all credentials: without a signing_token in the task the
+    # webhook's own signing token is gone afterwards; the prediction and a warning say so.
+    have = existing(authenticationType="BearerToken", hasSigningToken=True)
+    d = definition(authentication_type="bearer", token="t2", update_credentials="always")
+    assert wh.predicted_webhook(WS, d, have)["has_signing_token"] is False
+    client, adapter = client_with([(200, {"data": [have]})])
+    result = wh.reconcile(client, WS, [d], check_mode=True)[0]
+    assert result["action"] == "credentials_updated" and result["webhook"]["has_signing_token"] is False
+    assert any("signing token" in w for w in result["warnings"])
+    assert [r.method for r in adapter.requests] == ["GET"]
