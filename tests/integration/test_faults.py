@@ -42,6 +42,7 @@ BULK = "contraforce.platform.webhook_bulk"
 ROLE = "contraforce.platform.webhooks"
 
 LIST = {"method": "GET", "path_regex": r"^/api/v2/webhooks$"}
+DELETE = {"method": "DELETE", "path_regex": r"^/api/v2/webhooks/[^/]+$"}
 DELIVERY_LOGS = {"method": "GET", "path_regex": r"^/api/v2/webhooks/[^/]+/delivery-logs$"}
 CREATE = {"method": "POST", "path_regex": r"^/api/v2/webhooks$"}
 EVENT_TYPES = ["incident.created.v1", "agent.investigation.completed.v1"]
@@ -56,7 +57,7 @@ def rule(call, kind, **kw):
 class Case(object):
     """One fault case: the rules armed before it, what must happen, and what the message must name."""
 
-    def __init__(self, cid, rules, expect, words=(), args=None, posts=None, gets=None, check=None, module=WEBHOOK, left=False):
+    def __init__(self, cid, rules, expect, words=(), args=None, posts=None, gets=None, check=None, module=WEBHOOK, left=False, seed=False):
         self.id = cid
         self.rules = rules
         self.expect = expect  # "created" (one webhook, by the webhook module), "ok" (see check) or "failed"
@@ -67,6 +68,7 @@ class Case(object):
         self.check = check  # extra check(case, result, entries)
         self.module = module
         self.left = left  # a failed case of the bulk module leaves the webhook of its other workspace
+        self.seed = seed or module == DELIVERIES  # the webhook exists before the case (seeded, not journaled)
         self.workspace = None
         self.other_workspace = None  # the second workspace of the bulk and role cases
         self.name = None
@@ -100,7 +102,9 @@ class Case(object):
 
     def expected_names(self):
         """``(workspace, name)`` of every webhook a successful run leaves."""
-        if self.module == WEBHOOK:
+        if self.args.get("state") == "absent":
+            return []
+        if self.module in (WEBHOOK, DELIVERIES):
             return [(self.workspace, self.name)]
         if self.module == BULK:
             return sorted([(self.workspace, self.name), (self.workspace, self.name + "-2"), (self.other_workspace, self.name)])
@@ -163,6 +167,12 @@ def listed_after_retry(case, result, entries):
 def deliveries_read_after_retry(case, result, entries):
     assert result.get("failed") is not True and result.get("webhook_id") == case.webhook_ids[0], result
     assert result["summary"]["total"] == 3 and len(result["deliveries"]) == 3, result
+
+
+def deleted(case, result, entries):
+    assert result["changed"] is True and result["action"] == "deleted", result
+    deletes = [e for e in entries if e["method"] == "DELETE"]
+    assert len(deletes) == 2 and deletes[0]["fault"], deletes
 
 
 def other_workspace_still_reconciled(case, result, entries):
@@ -231,6 +241,12 @@ CASES = [
     Case("bulk-create-stored-then-dropped", [rule(CREATE, "drop_after_store")], "ok", posts=3, module=BULK),
     Case("bulk-create-503", [rule(CREATE, "status", status=503)], "ok", posts=4, module=BULK),
     Case("bulk-list-403-one-workspace", [], "failed", posts=1, module=BULK, left=True, check=other_workspace_still_reconciled),
+    # ---- on the delete call (state: absent) of an existing webhook
+    Case("delete-stored-then-dropped", [rule(DELETE, "drop_after_store")], "ok", args={"state": "absent"}, seed=True, posts=0,
+         check=deleted),
+    Case("delete-503", [rule(DELETE, "status", status=503)], "ok", args={"state": "absent"}, seed=True, posts=0, check=deleted),
+    Case("delete-500", [rule(DELETE, "status", status=500)], "failed", ("HTTP 500 INTERNAL_ERROR", "DELETE /webhooks/", "requestId"),
+         args={"state": "absent"}, seed=True, posts=0),
     Case("role-create-500", [rule(CREATE, "status", status=500)], "ok", posts=5, module=ROLE),
     Case("role-list-reset", [rule(LIST, "reset")], "ok", gets=3, posts=4, module=ROLE),
 ]
@@ -306,8 +322,7 @@ class FaultRun(object):
         return [e for e in self.journal if _belongs(e, case)]
 
     def stored(self, case):
-        return [w for w in self.webhooks if w["workspaceId"] in (case.workspace, case.other_workspace)
-                and not any(w["id"] == i for i in case.webhook_ids)]
+        return [w for w in self.webhooks if w["workspaceId"] in (case.workspace, case.other_workspace)]
 
 
 @pytest.fixture(scope="module")
@@ -316,9 +331,11 @@ def fault_run(simulator, tmp_path_factory):
     simulator.reset()
     simulator.config(**CONFIG)
     for case in CASES:
-        if case.module == DELIVERIES:
-            seeded = simulator.seed_webhooks([{"workspaceId": case.workspace, "name": case.name, "url": "https://hooks.example.com/seeded"}])
+        if case.seed:
+            seeded = simulator.seed_webhooks([{"workspaceId": case.workspace, "name": case.name, "url": "https://hooks.example.com/%s" % case.name,
+                                               "eventTypes": EVENT_TYPES}])
             case.webhook_ids = [seeded[0]["id"]]
+        if case.module == DELIVERIES:
             simulator.seed_delivery_logs(case.webhook_ids[0], count=3)
     tmp = tmp_path_factory.mktemp("faults")
     env = reliability_env(simulator, tmp, timeout=TIMEOUT)
@@ -381,6 +398,8 @@ def test_fault(fault_run, case):
         else:
             assert result.get("failed") is True, shown
             left = [(case.other_workspace, case.name)] if case.left else []
+            if case.seed:
+                left.append((case.workspace, case.name))  # a failed delete leaves the webhook whole
             assert sorted((w["workspaceId"], w["name"]) for w in stored) == left, "a failed task left webhooks behind\n" + shown
             for word in case.words:
                 assert word in result["msg"], "%r not in the message %r" % (word, result["msg"])
