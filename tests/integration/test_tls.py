@@ -7,7 +7,8 @@
 * default validation fails with a message about the certificate, no traceback, no retry;
 * a CA that did not sign the certificate, a CA file that is not PEM and a CA file that does not
   exist fail with a message that says so, before any request reaches the API;
-* ``validate_certs: false`` (argument or ``CONTRAFORCE_VALIDATE_CERTS``) works and warns.
+* ``validate_certs: false`` (argument or ``CONTRAFORCE_VALIDATE_CERTS``) works and warns, also next to a
+  ``ca_path``.
 
 One playbook, every case a task with ``ignore_errors``; each case has its own workspace so the
 journal tells which case reached the API.
@@ -60,6 +61,10 @@ def tls_cases(ca_path, wrong_ca, not_pem, missing):
         TlsCase("validate-certs-false", 8, WEBHOOK, hook(8, validate_certs=False), "ok", ("validate_certs is false",)),
         TlsCase("validate-certs-false-environment", 9, INFO, {"workspace_id": ws(9)}, "ok", ("validate_certs is false",),
                 env={"CONTRAFORCE_VALIDATE_CERTS": "false"}),
+        # validate_certs: false means no verification, as everywhere in Ansible, even when a CA file is also set
+        # (for example CONTRAFORCE_CA_PATH from an AWX credential); the warning says so, so it must be true
+        TlsCase("validate-certs-false-beats-ca-path", 10, INFO, {"workspace_id": ws(10), "validate_certs": False, "ca_path": wrong_ca}, "ok",
+                ("validate_certs is false",)),
     ]
 
 
