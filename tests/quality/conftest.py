@@ -18,8 +18,13 @@ import pytest
 QUALITY_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(QUALITY_DIR))
 
-# Lines worth repeating at the top of a failure message (the full output follows them).
-_PROBLEM_LINE = re.compile(r"^(ERROR|FATAL|\[ERROR\]|CRITICAL)|\bERROR:|Error:|\[[a-z0-9-]+(\[[a-z0-9-]+\])?\]|^[^ ]+:\d+(:\d+)?: ", re.I)
+# Lines worth repeating at the top of a failure message (the full output follows them):
+# ERROR/FATAL lines, ansible-lint's `rule[tag]: ...`, `path:line[:col]: ...` findings, exceptions.
+_PROBLEM_LINE = re.compile(
+    r"^(ERROR|FATAL|CRITICAL)\b|^\[ERROR\]|^[a-z0-9-]+\[[a-z0-9-]+\]: |^[^\s:]+:\d+(:\d+)?: |^\w+(Error|Exception): "
+)
+# pip chatter caused by this machine's pip configuration (index folders that do not exist).
+_NOISE_LINE = re.compile(r"^WARNING: Location '[^']*' is ignored: it is neither a file nor a directory\.$")
 
 
 def load_hacking(name: str):
@@ -80,7 +85,7 @@ class Tools:
     @staticmethod
     def failure_message(args, cwd, result) -> str:
         """Describe a failed run: the command, its exit code, its problem lines, then all of its output."""
-        output = result.stdout or ""
+        output = "\n".join(line for line in (result.stdout or "").splitlines() if not _NOISE_LINE.match(line))
         if result.stderr:
             output += "\n--- stderr ---\n" + result.stderr
         problems = [line for line in output.splitlines() if _PROBLEM_LINE.search(line)]
