@@ -10,8 +10,9 @@ for each value: zero hits.
 
 The values reach Ansible only through ``lookup('env', ...)`` or the ``CONTRAFORCE_*`` environment,
 so no playbook file holds them. Three runs: the client secret from ``CONTRAFORCE_CLIENT_SECRET``
-(default callback, what a person reads); the client secret and the API token as module arguments;
-the API token from ``CONTRAFORCE_API_TOKEN`` (both with the JSON results callback, what AWX stores).
+(default callback, what a person reads); the client secret and the API token as module arguments
+and in ``module_defaults``; the API token from ``CONTRAFORCE_API_TOKEN`` (both with the JSON
+results callback, what AWX stores).
 
 The one-time webhook ``secret`` is kept by a ``no_log`` + ``register`` task and written by a
 ``no_log`` ``copy`` to a 0600 file: that value must then appear nowhere else.
@@ -110,6 +111,8 @@ def env_client_secret_playbook(secret_file):
                   "authentication_type": "bearer", "token": E("webhook_token"), "signing_token": E("signing_token")},
                  {"name": "bulk-basic", "url": HOOK + "/bulk-basic", "event_types": ["incident.created.v1"],
                   "authentication_type": "basic", "username": "svc-receiver", "password": E("receiver_password")}]}]}},
+        {"name": "the webhooks role in check mode", "ansible.builtin.import_role": {"name": "contraforce.platform.webhooks"}, "check_mode": True,
+         "vars": {"contraforce_webhook_sets": sets, "contraforce_workspaces": [{"id": WS_A, "name": "alpha", "sets": ["secure"]}]}},
         {"name": "the webhooks role", "ansible.builtin.import_role": {"name": "contraforce.platform.webhooks"},
          "vars": {"contraforce_webhook_sets": sets, "contraforce_workspaces": [{"id": WS_A, "name": "alpha", "sets": ["secure"]},
                                                                                {"id": WS_B, "name": "bravo", "sets": ["secure"]}]}},
@@ -192,7 +195,19 @@ def arguments_playbook():
             bearer, workspace_id=WS_FORBIDDEN, name="arg-forbidden", url=HOOK + "/arg-forbidden", event_types=["incident.created.v1"],
             authentication_type="bearer", token=E("webhook_token"))}),
     ]
-    return [{"name": "secrets as module arguments", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    defaults_play = {
+        "name": "client secret in module_defaults of the action group", "hosts": "localhost", "gather_facts": False,
+        "module_defaults": {"group/contraforce.platform.all": basic},
+        "tasks": [
+            {"name": "webhook_info with module_defaults", "contraforce.platform.webhook_info": {"workspace_id": WS_A}},
+            {"name": "webhook_bulk in check mode with module_defaults", "check_mode": True,
+             "contraforce.platform.webhook_bulk": {"workspaces": [{"id": WS_B, "webhooks": [
+                 {"name": "defaults-bulk", "url": HOOK + "/defaults-bulk", "event_types": ["incident.created.v1"],
+                  "authentication_type": "basic", "username": "svc-receiver", "password": E("receiver_password"),
+                  "signing_token": E("signing_token")}]}]}},
+        ],
+    }
+    return [defaults_play, {"name": "secrets as module arguments", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
 
 
 def env_api_token_playbook():
@@ -300,7 +315,7 @@ def test_no_secret_in_output_journal_or_files(secret_sim, tmp_path):
     assert "********" in run1.out, "the diff of a webhook with credentials was not shown"
     assert CLIENT_ID in json.dumps(journal)
     assert "failed=0" in run1.out and "ignored=9" in run1.out and "rescued=2" in run1.out, run1.out[-3000:]
-    for label, run, ok, failed in (("run 2", run2, 4, 4), ("run 3", run3, 2, 2)):
+    for label, run, ok, failed in (("run 2", run2, 6, 4), ("run 3", run3, 2, 2)):
         results = run.task_results()
         assert [n for n, r in results if not r.get("failed")] == [n for n, r in results][:ok], (label, run)
         assert len([n for n, r in results if r.get("failed")]) == failed, (label, run)
