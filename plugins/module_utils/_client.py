@@ -50,12 +50,16 @@ class RetryPolicy(object):
       otherwise a full-jitter exponential backoff: ``uniform(0, min(backoff_max,
       backoff_base * 2 ** n))``. Every try has the connection's ``timeout``, so a hung
       server costs at most ``max_attempts * timeout`` plus the sleeps.
-    * A create (``POST /webhooks``) is never blindly re-sent. A 429 (the request was
-      refused, not processed) is retried like a read. When the outcome is unknown (read
-      timeout, connection dropped after sending, 500/502/503/504, or a 2xx whose body is
-      unreadable) the client lists the workspace again: if the webhook is there, the
-      create landed and that webhook is the result (its one-time ``secret`` is lost, and
-      a warning says so); only when it is truly absent is the create sent again.
+    * A create (``POST /webhooks``) is never blindly re-sent. A 429 or a connection that
+      never opened (the request was refused, not processed) is retried like a read. When
+      the outcome is unknown the client lists the workspace again: if the webhook is there,
+      the create landed and that webhook is the result (its one-time ``secret`` is lost,
+      and a warning says so). When the server finished with the request (500, 502, 503, a
+      connection it dropped, a 2xx whose body is unreadable) and the webhook is absent, the
+      create is sent again. When the request may still be running (read timeout, 504) the
+      client looks ``max_attempts - 1`` more times, waiting ``poll_delay`` (1, 2, 4 s), and if
+      the webhook has still not appeared it fails without sending the create again: a late
+      landing would otherwise make a duplicate. A re-run converges.
     * A ``DELETE`` retried after an unknown outcome that answers 404 counts as done.
     """
 
@@ -67,6 +71,10 @@ class RetryPolicy(object):
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.retry_after_max = retry_after_max
+
+    def poll_delay(self, look):
+        """Seconds to wait before look number ``look`` for a create that may still land."""
+        return min(self.backoff_max, self.backoff_base * (2 ** look))
 
     def delay(self, attempt, retry_after=None):
         """Seconds to sleep before try number ``attempt`` (1 = the first retry)."""
@@ -259,50 +267,60 @@ class ContraForceClient(object):
     def create_webhook(self, body):
         """Create a webhook without ever creating it twice; returns the API object.
 
-        ``secret`` is in the result only when the create's answer was read.
+        ``secret`` is in the result only when the create's answer was read. See ``RetryPolicy``.
         """
         workspace_id = body.get("workspaceId")
-        context = "workspace %s" % workspace_id
         attempt = 0
         while True:
             attempt += 1
-            retry_after = None
             try:
-                payload = self.request(api.CREATE_WEBHOOK.method, api.CREATE_WEBHOOK.path, body=body, context=context, retry=False)
+                payload = self.request(api.CREATE_WEBHOOK.method, api.CREATE_WEBHOOK.path, body=body,
+                                       context="workspace %s" % workspace_id, retry=False)
                 data = payload.get("data")
                 if isinstance(data, dict) and data.get("id"):
                     return data
-                outcome_error = ResponseFormatError("ContraForce answered the create without the created webhook", 201)
+                error = ResponseFormatError("ContraForce answered the create of webhook %r without the created webhook" % body.get("name"), 201)
             except ApiError as exc:
-                if exc.status == 429:
-                    outcome_error = None
-                    retry_after = exc.retry_after
-                elif exc.status in RetryPolicy.UNKNOWN_OUTCOME_STATUSES:
-                    outcome_error = exc
-                    retry_after = exc.retry_after
-                else:
+                if exc.status not in RetryPolicy.RETRY_STATUSES + RetryPolicy.UNKNOWN_OUTCOME_STATUSES:
                     raise
-                if attempt >= self.retry.max_attempts:
+                error = exc
+            except TransportError as exc:
+                if exc.kind == "tls":
                     raise
-            except (TransportError, ResponseFormatError) as exc:
-                if isinstance(exc, TransportError) and not exc.outcome_unknown:
-                    if attempt >= self.retry.max_attempts:
-                        raise
-                    outcome_error = None
-                else:
-                    outcome_error = exc
-            if outcome_error is not None:
-                # The create may have landed: look before sending it again.
-                found = [w for w in self.list_webhooks(workspace_id) if w.get("name") == body.get("name")]
+                error = exc
+            except ResponseFormatError as exc:
+                error = exc
+            refused = (isinstance(error, ApiError) and error.status == 429) or (isinstance(error, TransportError) and not error.outcome_unknown)
+            if not refused:
+                # The create may have landed, or may still be landing: look before sending it again.
+                in_flight = (isinstance(error, TransportError) and error.kind == "read_timeout") or (isinstance(error, ApiError) and error.status == 504)
+                found = self._find_created(workspace_id, body.get("name"), polls=self.retry.max_attempts - 1 if in_flight else 0)
                 if found:
                     self.warnings.append(
                         "The answer to creating webhook %r in workspace %s was lost (%s); the webhook was found afterwards, "
-                        "so it was not created again. Its one-time secret could not be read: set signing_token through "
-                        "update_credentials to own the signing key." % (body.get("name"), workspace_id, outcome_error.message))
-                    return found[0]
-                if attempt >= self.retry.max_attempts:
-                    raise outcome_error
-            self.sleep(self.retry.delay(attempt, retry_after))
+                        "so it was not created again. Its one-time secret could not be read: set signing_token with "
+                        "update_credentials: always to own the signing key." % (body.get("name"), workspace_id, error.message))
+                    return found
+                if in_flight:
+                    error.message += (". The create may still complete on ContraForce's side, so it was not sent again (that could "
+                                      "duplicate the webhook); it had not appeared after %d checks. Re-run the task: it creates the "
+                                      "webhook only if it is still missing" % self.retry.max_attempts)
+                    error.args = (error.message,)
+                    raise error
+            if attempt >= self.retry.max_attempts:
+                raise error
+            self.sleep(self.retry.delay(attempt, getattr(error, "retry_after", None)))
+
+    def _find_created(self, workspace_id, name, polls=0):
+        """The webhook ``name`` of a workspace after a create with an unknown outcome, or None;
+        with ``polls``, look that many more times, waiting the backoff without jitter between looks."""
+        for look in range(polls + 1):
+            if look:
+                self.sleep(self.retry.poll_delay(look))
+            found = [w for w in self.list_webhooks(workspace_id) if w.get("name") == name]
+            if found:
+                return found[0]
+        return None
 
     def delete_webhook(self, webhook_id):
         """Delete a webhook (ASSUMED call). A 404 after a retry counts as deleted."""

@@ -256,7 +256,7 @@ def test_create_lost_answer_that_landed_is_not_resent():
 
 def test_create_lost_answer_that_did_not_land_is_resent_once():
     client, adapter, _sleeps = make_client([
-        (504, "gateway timeout"),
+        (502, "bad gateway"),
         (200, {"data": []}),
         (201, {"data": dict(hook("n"), secret="whsec_2")}),
     ])
@@ -264,11 +264,24 @@ def test_create_lost_answer_that_did_not_land_is_resent_once():
     assert [r.method for r in adapter.requests] == ["POST", "GET", "POST"]
 
 
-def test_create_read_timeout_checks_before_resending():
-    client, adapter, _sleeps = make_client([requests.exceptions.ReadTimeout("t"), (200, {"data": [hook("other")]}),
-                                      (201, {"data": hook("n")})])
+def test_create_read_timeout_is_never_resent():
+    client, adapter, _sleeps = make_client([requests.exceptions.ReadTimeout("t")] + [(200, {"data": [hook("other")]})] * 4)
+    with pytest.raises(TransportError) as exc:
+        client.create_webhook({"workspaceId": WS, "name": "n"})
+    assert [r.method for r in adapter.requests] == ["POST", "GET", "GET", "GET", "GET"]
+    assert "was not sent again" in str(exc.value) and "Re-run the task" in str(exc.value)
+
+
+def test_create_read_timeout_found_on_a_later_look():
+    client, adapter, _sleeps = make_client([(504, "gateway timeout"), (200, {"data": []}), (200, {"data": [hook("n")]})])
+    assert client.create_webhook({"workspaceId": WS, "name": "n"})["name"] == "n"
+    assert [r.method for r in adapter.requests] == ["POST", "GET", "GET"]
+
+
+def test_create_refused_connection_is_retried_without_listing():
+    client, adapter, _sleeps = make_client([requests.exceptions.ConnectionError("NewConnectionError: refused"), (201, {"data": hook("n")})])
     client.create_webhook({"workspaceId": WS, "name": "n"})
-    assert [r.method for r in adapter.requests] == ["POST", "GET", "POST"]
+    assert [r.method for r in adapter.requests] == ["POST", "POST"]
 
 
 def test_create_429_is_retried_without_listing():
