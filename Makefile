@@ -32,8 +32,8 @@ help:
 $(STAMP): requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed (ansible-core 2.19): set PYTHON=python3.11")'
 	test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check --quiet --upgrade pip
-	$(VENV_PYTHON) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -qq --upgrade pip
+	$(VENV_PYTHON) -m pip install --disable-pip-version-check -qq -r requirements-dev.txt
 	$(VENV_PYTHON) hacking/ansible_test_bootstrap.py >/dev/null
 	touch $(STAMP)
 
