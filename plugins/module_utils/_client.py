@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import random
 import sys
 import threading
@@ -151,7 +152,14 @@ class ContraForceClient(object):
             session.headers["Authorization"] = "Bearer " + api_token
         else:
             session.auth = (client_id, client_secret)
-        session.verify = ca_path if ca_path else bool(validate_certs)
+        if not validate_certs:
+            session.verify = False  # as everywhere in Ansible, even when ca_path is also set; the module warns
+        elif ca_path:
+            if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
+                raise ConfigurationError("ca_path %s is not a readable file of PEM CA certificates" % ca_path)
+            session.verify = ca_path
+        else:
+            session.verify = True
         session.headers["Accept"] = "application/json, application/problem+json"
         session.headers["User-Agent"] = "contraforce.platform/%s (ansible-core %s; python %d.%d)" % (
             COLLECTION_VERSION, ansible_version or "unknown", sys.version_info[0], sys.version_info[1])

@@ -74,4 +74,3 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats):
         summary = dict((host, stats.summarize(host)) for host in sorted(stats.processed))
         self._display.display(json.dumps({"plays": self.plays, "stats": summary}, indent=2, sort_keys=True, default=str))
-

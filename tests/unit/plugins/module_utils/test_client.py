@@ -329,3 +329,19 @@ def test_version_matches_galaxy_yml():
     root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
     with open(os.path.join(root, "galaxy.yml")) as f:
         assert "version: %s\n" % COLLECTION_VERSION in f.read()
+
+
+def test_validate_certs_false_wins_over_ca_path(tmp_path):
+    client = ContraForceClient(api_url="https://cf.example.test", client_id="c", client_secret="s", validate_certs=False,
+                               ca_path=str(tmp_path / "missing.pem"))
+    assert client.session.verify is False
+
+
+def test_ca_path_must_be_a_readable_file(tmp_path):
+    missing = str(tmp_path / "missing.pem")
+    with pytest.raises(ConfigurationError) as exc:
+        ContraForceClient(api_url="https://cf.example.test", client_id="c", client_secret="s", ca_path=missing)
+    assert "ca_path" in str(exc.value) and missing in str(exc.value)
+    pem = tmp_path / "ca.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert ContraForceClient(api_url="https://cf.example.test", client_id="c", client_secret="s", ca_path=str(pem)).session.verify == str(pem)
