@@ -210,9 +210,8 @@ CASES = [
     Case("create-502", [rule(CREATE, "status", status=502)], "created", posts=2, gets=2, check=relisted_before_resend),
     Case("create-503", [rule(CREATE, "status", status=503)], "created", posts=2, gets=2, check=relisted_before_resend),
     # a gateway timeout: the create may still land, so it is never re-sent; the client looks again (RetryPolicy.poll_delay)
-    Case("create-504", [rule(CREATE, "status", status=504)], "failed", ("HTTP 504 GATEWAY_TIMEOUT", "POST /webhooks", "requestId",
-                                                                       "not sent again", "Re-run"),
-         posts=1, gets=1 + MAX_ATTEMPTS),
+    Case("create-504", [rule(CREATE, "status", status=504)], "failed",
+         ("HTTP 504 GATEWAY_TIMEOUT", "POST /webhooks", "requestId", "not sent again", "Re-run"), posts=1, gets=1 + MAX_ATTEMPTS),
     Case("create-connection-reset", [rule(CREATE, "reset")], "created", posts=2, gets=2, check=relisted_before_resend),
     # a slow server: the client gives up after TIMEOUT s, the server stores the webhook a little later; the client
     # must find that one and not create a second
