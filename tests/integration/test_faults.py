@@ -43,6 +43,7 @@ ROLE = "contraforce.platform.webhooks"
 
 LIST = {"method": "GET", "path_regex": r"^/api/v2/webhooks$"}
 DELETE = {"method": "DELETE", "path_regex": r"^/api/v2/webhooks/[^/]+$"}
+CREDENTIALS = {"method": "POST", "path_regex": r"^/api/v2/webhooks/[^/]+/credentials$"}
 DELIVERY_LOGS = {"method": "GET", "path_regex": r"^/api/v2/webhooks/[^/]+/delivery-logs$"}
 CREATE = {"method": "POST", "path_regex": r"^/api/v2/webhooks$"}
 EVENT_TYPES = ["incident.created.v1", "agent.investigation.completed.v1"]
@@ -131,13 +132,13 @@ def _seconds_between(entries, first_index):
     return (stamp[first_index + 1] - stamp[first_index]).total_seconds()
 
 
-def retry_after_honoured(case, result, entries):
+def retry_after_honoured(case, result, entries, stored=None):
     faulted = [i for i, e in enumerate(entries) if e["fault"]]
     assert faulted and faulted[0] + 1 < len(entries), entries
     assert _seconds_between(entries, faulted[0]) >= 0.95, "Retry-After: 1 was not honoured: %s" % entries
 
 
-def relisted_before_resend(case, result, entries):
+def relisted_before_resend(case, result, entries, stored=None):
     """After a create with an unknown outcome: list, find nothing, and only then create again."""
     calls = [(e["method"], e["fault"]) for e in entries]
     first_post = [i for i, c in enumerate(calls) if c[0] == "POST"][0]
@@ -145,37 +146,49 @@ def relisted_before_resend(case, result, entries):
     assert calls[first_post + 1][0] == "GET" and calls[first_post + 2][0] == "POST", calls
 
 
-def lost_answer_warned(case, result, entries):
+def lost_answer_warned(case, result, entries, stored=None):
     assert any("was lost" in w and "not created again" in w for w in result.get("warnings", [])), result
     assert "secret" not in result and not result.get("secret_withheld"), result
 
 
-def names_workspace(case, result, entries):
+def names_workspace(case, result, entries, stored=None):
     assert case.workspace in result["msg"], result["msg"]
 
 
-def names_fields(case, result, entries):
+def names_fields(case, result, entries, stored=None):
     errors = result["error"]["errors"]
     assert "eventTypes" in errors, result
     assert result["error"]["code"] == "VALIDATION_ERROR" and result["error"]["status"] == 400
 
 
-def listed_after_retry(case, result, entries):
+def listed_after_retry(case, result, entries, stored=None):
     assert result.get("failed") is not True and result.get("webhooks") == [], result
 
 
-def deliveries_read_after_retry(case, result, entries):
+def deliveries_read_after_retry(case, result, entries, stored=None):
     assert result.get("failed") is not True and result.get("webhook_id") == case.webhook_ids[0], result
     assert result["summary"]["total"] == 3 and len(result["deliveries"]) == 3, result
 
 
-def deleted(case, result, entries):
+def deleted(case, result, entries, stored=None):
     assert result["changed"] is True and result["action"] == "deleted", result
     deletes = [e for e in entries if e["method"] == "DELETE"]
     assert len(deletes) == 2 and deletes[0]["fault"], deletes
 
 
-def other_workspace_still_reconciled(case, result, entries):
+def credentials_set(case, result, entries, stored=None):
+    assert result["changed"] is True and result["action"] == "credentials_updated", result
+    calls = [e for e in entries if e["path"].endswith("/credentials")]
+    assert len(calls) == 2 and calls[0]["fault"], calls
+    assert stored[0]["authenticationType"] == "BearerToken" and stored[0]["hasSigningToken"] is True, stored
+
+
+def credentials_unchanged(case, result, entries, stored=None):
+    assert len([e for e in entries if e["path"].endswith("/credentials")]) == 1, entries
+    assert stored[0]["authenticationType"] == "None" and stored[0]["hasSigningToken"] is False, stored
+
+
+def other_workspace_still_reconciled(case, result, entries, stored=None):
     assert result.get("failed") is True and "1 of 2 workspace(s) failed" in result["msg"], result
     assert "HTTP 403 INSUFFICIENT_WORKSPACE_ROLE" in result["msg"] and case.workspace in result["msg"], result["msg"]
 
@@ -250,6 +263,13 @@ CASES = [
     Case("delete-503", [rule(DELETE, "status", status=503)], "ok", args={"state": "absent"}, seed=True, posts=0, check=deleted),
     Case("delete-500", [rule(DELETE, "status", status=500)], "failed", ("HTTP 500 INTERNAL_ERROR", "DELETE /webhooks/", "requestId"),
          args={"state": "absent"}, seed=True, posts=0),
+    # ---- on the credentials call of an existing webhook (update_credentials: always)
+    Case("credentials-stored-then-dropped", [rule(CREDENTIALS, "drop_after_store")], "ok", args={"update_credentials": "always"},
+         seed=True, posts=0, check=credentials_set),
+    Case("credentials-502", [rule(CREDENTIALS, "status", status=502)], "ok", args={"update_credentials": "always"}, seed=True, posts=0,
+         check=credentials_set),
+    Case("credentials-500", [rule(CREDENTIALS, "status", status=500)], "failed", ("HTTP 500 INTERNAL_ERROR", "/credentials", "requestId"),
+         args={"update_credentials": "always"}, seed=True, posts=0, check=credentials_unchanged),
     Case("role-create-500", [rule(CREATE, "status", status=500)], "ok", posts=5, module=ROLE),
     Case("role-list-reset", [rule(LIST, "reset")], "ok", gets=3, posts=4, module=ROLE),
 ]
@@ -381,7 +401,7 @@ def test_fault(fault_run, case):
         if case.rules:
             assert any(e["fault"] == case.rules[0]["kind"] for e in entries), "the fault was not injected\n" + shown
         if case.posts is not None:
-            assert len([e for e in entries if e["method"] == "POST"]) == case.posts, shown
+            assert len([e for e in entries if e["method"] == "POST" and e["path"] == "/api/v2/webhooks"]) == case.posts, shown
         if case.gets is not None:
             assert len([e for e in entries if e["method"] == "GET"]) == case.gets, shown
 
@@ -409,7 +429,7 @@ def test_fault(fault_run, case):
             assert result["msg"].count("\n") == 0 and len(result["msg"]) < 1500, result["msg"]
             assert "Module failed" not in result["msg"], "the module crashed (an unhandled exception): %s" % result["msg"]
         if case.check:
-            case.check(case, result, entries)
+            case.check(case, result, entries, stored)
 
 
 def test_hung_server_fails_within_timeout_and_retry_budget(sim, tmp_path):
