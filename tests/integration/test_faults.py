@@ -3,16 +3,18 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Faults injected by the simulator, met by real ``ansible-playbook`` / ``ansible`` processes.
 
-Every case ends either in success after retry with exactly one complete webhook, or in a failure
-whose message names the cause (HTTP status, code, requestId, fields), never a traceback, never a
-duplicate (webhooks counted by workspace + name in the simulator's state) and never a half-done
-webhook.
+Every case ends either in success after retry with exactly the webhooks asked for, complete, or in
+a failure whose message names the cause (HTTP status, code, requestId, fields), never a traceback,
+never a duplicate (webhooks counted by workspace + name in the simulator's state) and never a
+half-done webhook. The cases cover the list, create, delete, credentials and delivery-log calls,
+through ``webhook``, ``webhook_info``, ``webhook_delivery_info``, ``webhook_bulk`` and the role.
 
-To stay fast, the cases run as ONE playbook: before each case a ``uri`` task arms its fault rules
-through the simulator's control API, then the case's ``webhook`` task runs with
-``ignore_errors``. Each case has its own workspace, so the journal entries, the stored webhooks and
-the task result of a case are told apart afterwards; each case is then checked by its own test.
-A hung server needs the wall clock, so it runs as its own ``ansible`` process.
+To stay fast, the cases run as ONE playbook: before each case a ``raw`` task arms its fault rules
+through the simulator's control API, then the case's task runs with ``ignore_errors`` (the role
+inside a ``block`` whose ``rescue`` records its failure). Each case has its own workspaces, so the
+journal entries, the stored webhooks and the task result of a case are told apart afterwards; each
+case is then checked by its own test. A hung server needs the wall clock, so it runs as its own
+``ansible`` process.
 """
 
 from __future__ import absolute_import, division, print_function
