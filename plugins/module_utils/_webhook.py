@@ -170,12 +170,16 @@ def credentials_body(d, existing):
     return body
 
 
+# Keys that never leave a module, even if an API version starts returning them: the one-time
+# secret and the write-only credentials.
+WRITE_ONLY_KEYS = ("secret", "token", "password", "signingToken", "clientSecret")
+
+
 def to_snake(obj):
-    """An API object with snake_case keys and without ``secret``."""
+    """An API object with snake_case keys and without any of ``WRITE_ONLY_KEYS``."""
     if not obj:
         return {}
-    snake = camel_dict_to_snake_dict(dict((k, v) for k, v in obj.items() if k != "secret"))
-    return snake
+    return camel_dict_to_snake_dict(dict((k, v) for k, v in obj.items() if k not in WRITE_ONLY_KEYS))
 
 
 def find_matches(webhooks, name):

@@ -180,9 +180,6 @@ from ansible_collections.contraforce.platform.plugins.module_utils._webhook impo
 
 STATUSES = ["Active", "Paused", "Disabled"]
 
-# Keys that must never leave the module, even if an API version starts returning them.
-_SECRET_KEYS = ("secret", "token", "password", "signingToken", "clientSecret")
-
 
 def _same_id(a, b):
     return str(a or "").lower() == str(b or "").lower()
@@ -210,8 +207,7 @@ def run(module, client):
         candidates = client.list_webhooks(p["workspace_id"])
     else:
         candidates = client.list_all_webhooks()
-    webhooks = [to_snake(dict((k, v) for k, v in w.items() if k not in _SECRET_KEYS))
-                for w in candidates
+    webhooks = [to_snake(w) for w in candidates
                 if isinstance(w, dict) and matches(w, p["workspace_id"], p["name"], p["id"], p["status"])]
     return dict(changed=False, webhooks=webhooks)
 

@@ -181,3 +181,8 @@ def test_check_mode_predicts_what_the_credentials_call_does():
     assert result["action"] == "credentials_updated" and result["webhook"]["has_signing_token"] is False
     assert any("signing token" in w for w in result["warnings"])
     assert [r.method for r in adapter.requests] == ["GET"]
+
+
+def test_snake_case_drops_every_write_only_key():
+    leaky = dict(existing(), secret="s1", token="t1", password="p1", signingToken="g1", clientSecret="c1")
+    assert wh.to_snake(leaky) == wh.to_snake(existing())
